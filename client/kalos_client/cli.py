@@ -1,2 +1,170 @@
+"""``kalos``: the whole flow from a terminal, playing both backend and client.
+
+    kalos grant upload|delete ID [--type T] [--size N]
+    kalos upload FILE [--id ID]
+    kalos delete ID
+
+Output is JSON on stdout. A failure prints one line, ``kalos: <code>: <detail>``, on
+stderr and exits with status 1 (2 for a usage or configuration error).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from kalos.sniff import SNIFF_BYTES, sniff
+from kalos_client.backend import KalosBackend, KalosError
+from kalos_client.config import Config, ConfigError
+from kalos_client.transfer import send_delete, send_file
+
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/avif": ".avif",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+}
+
+
+def _fail(code: str, detail: str, status: int = 1) -> NoReturn:
+    click.echo(f"kalos: {code}: {detail}", err=True)
+    sys.exit(status)
+
+
+def _print(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2))
+
+
+def _backend(ctx: click.Context) -> KalosBackend:
+    try:
+        config = Config.load(ctx.obj["config"])
+    except ConfigError as exc:
+        _fail("config", str(exc), status=2)
+    return KalosBackend(config)
+
+
+def _describe(path: Path) -> tuple[int, str | None, str]:
+    """Size, content type and SHA-256 of a file.
+
+    The type comes from the bytes when Kalos recognises them, and otherwise from
+    the name, so that the upload worker, not the CLI, decides what to refuse.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        head = file.read(SNIFF_BYTES)
+        digest.update(head)
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    content_type = sniff(head) or mimetypes.guess_type(path.name)[0]
+    return path.stat().st_size, content_type, digest.hexdigest()
+
+
+@click.group()
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML config file (default: $KALOS_CONFIG or ~/.config/kalos/config.toml).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """Upload files straight to R2 through Kalos."""
+    ctx.obj = {"config": config}
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["upload", "delete"]))
+@click.argument("object_id")
+@click.option("--type", "content_type", help="Declared content type, e.g. image/png.")
+@click.option("--size", type=int, help="Exact size in bytes; tightens the size cap.")
+@click.pass_context
+def grant(
+    ctx: click.Context,
+    action: str,
+    object_id: str,
+    content_type: str | None,
+    size: int | None,
+) -> None:
+    """Ask the access worker for a grant and print it."""
+    backend = _backend(ctx)
+    try:
+        answer = backend.request_grant(
+            action,  # type: ignore[arg-type]
+            object_id,
+            content_type=content_type,
+            size=size,
+        )
+    except KalosError as exc:
+        _fail(exc.code, exc.detail)
+    _print(answer.as_json())
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "object_id", help="Object key (default: uploads/<random>.<ext>).")
+@click.pass_context
+def upload(ctx: click.Context, file: Path, object_id: str | None) -> None:
+    """Upload FILE: get a grant, send the bytes, verify the receipt."""
+    backend = _backend(ctx)
+    size, content_type, sha256 = _describe(file)
+    key = (
+        object_id
+        or f"uploads/{uuid.uuid4().hex}{EXTENSIONS.get(content_type or '', '')}"
+    )
+
+    try:
+        answer = backend.request_grant(
+            "upload", key, content_type=content_type, size=size, sha256=sha256
+        )
+        stored = send_file(answer, file, progress=_progress(size))
+        receipt = (
+            backend.verify_receipt(stored["receipt"]).as_json()
+            if backend.config.receipt_keys
+            else None
+        )
+    except KalosError as exc:
+        _fail(exc.code, exc.detail)
+    _print(
+        {
+            "url": stored["url"],
+            "key": stored["key"],
+            "size": stored["size"],
+            "content_type": stored["content_type"],
+            "sha256": sha256,
+            "receipt": receipt,
+        }
+    )
+
+
+def _progress(size: int) -> Callable[[int], None] | None:
+    """No progress display yet; the hook is where a progress bar plugs in."""
+    del size
+    return None
+
+
+@cli.command()
+@click.argument("object_id")
+@click.pass_context
+def delete(ctx: click.Context, object_id: str) -> None:
+    """Delete an object: get a delete grant and use it."""
+    backend = _backend(ctx)
+    try:
+        send_delete(backend.request_grant("delete", object_id))
+    except KalosError as exc:
+        _fail(exc.code, exc.detail)
+    _print({"deleted": object_id})
+
+
 def main() -> None:
-    pass
+    """Console entry point."""
+    cli()

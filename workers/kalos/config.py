@@ -99,7 +99,7 @@ class AccessSettings:
                 max_bytes=_integer(
                     env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, 5 * 10**9
                 ),
-                types=parse_types(_text(env, "ALLOWED_TYPES", ",".join(IMAGE_TYPES))),
+                types=parse_types(_text(env, "ALLOWED_TYPES") or ",".join(IMAGE_TYPES)),
             ),
             tolerance=_integer(
                 env, "SIGNATURE_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS, 5, 900

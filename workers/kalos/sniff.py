@@ -28,7 +28,7 @@ def _jpeg(head: bytes) -> bool:
     if head[3] not in _JPEG_FIRST_MARKERS or len(head) < 6:
         return False
     (segment_length,) = struct.unpack(">H", head[4:6])
-    return segment_length >= 2 and len(head) >= 4 + segment_length
+    return bool(segment_length >= 2 and len(head) >= 4 + segment_length)
 
 
 def _png(head: bytes) -> bool:
