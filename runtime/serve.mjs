@@ -9,6 +9,7 @@
 // workers-runtime-sdk wheel (default: the one in .kalos/wheels/).
 import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { KvNamespace, R2Bucket } from "./bindings.mjs";
 import { startBridge } from "./bridge.mjs";
@@ -19,15 +20,22 @@ import { PythonWorker } from "./python-host.mjs";
 import { FixedLengthStream } from "./streams.mjs";
 
 const HOST = "127.0.0.1";
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const READY_TIMEOUT_MS = 120_000;
 
 // Python workers construct it with `from js import FixedLengthStream`, as on workerd.
 globalThis.FixedLengthStream = FixedLengthStream;
 
+// A promise a worker dropped (say, a pipeTo it never awaited) must not end the process:
+// workerd logs it and goes on serving.
+process.on("unhandledRejection", (reason) => {
+  console.error(`kalos: unhandled rejection: ${reason?.message ?? reason}`);
+});
+
 async function main() {
   const options = parseArgs(process.argv.slice(2), process.env);
   const config = loadConfig(options, process.env);
-  const sdkWheel = findSdkWheel(config.root);
+  const sdkWheel = findSdkWheel();
   for (const worker of config.workers) buildWorker(worker);
   mkdirSync(options.state, { recursive: true });
 
@@ -116,9 +124,10 @@ async function startWorker(worker, env, sdkWheel) {
   }
 }
 
-function findSdkWheel(root) {
+// The wheel belongs to the project (make install fetches it), not to a config file.
+function findSdkWheel() {
   if (process.env.KALOS_SDK_WHEEL) return path.resolve(process.env.KALOS_SDK_WHEEL);
-  const folder = path.join(root, ".kalos", "wheels");
+  const folder = path.join(PROJECT_ROOT, ".kalos", "wheels");
   let wheels = [];
   try {
     wheels = readdirSync(folder).filter((f) => /^workers_runtime_sdk-.*\.whl$/.test(f));
