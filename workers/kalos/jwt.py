@@ -73,9 +73,11 @@ async def encode(claims: dict[str, Any], key: SigningKey, typ: str) -> str:
 
 
 def _json_object(segment: str, what: str) -> dict[str, Any]:
+    # The header is parsed before the signature is checked, so anyone can send
+    # JSON nested deeply enough to exhaust the parser's recursion limit.
     try:
         value = json.loads(base64url.decode(segment))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise TokenMalformed(f"token {what} is not base64url JSON") from exc
     if not isinstance(value, dict):
         raise TokenMalformed(f"token {what} is not a JSON object")
