@@ -52,7 +52,7 @@ class ClaimRefused(TokenError):
 
 
 class TokenExpired(TokenError):
-    """The token's ``exp`` has passed, beyond the leeway."""
+    """The token's ``exp`` has been reached, beyond the leeway."""
 
 
 class TokenNotYetValid(TokenError):
@@ -146,7 +146,8 @@ async def decode(
     if not isinstance(not_before, int) or isinstance(not_before, bool):
         raise ClaimRefused("claim 'nbf' is not an integer")
 
-    if now > expires_at + leeway:
+    # RFC 7519 section 4.1.4: exp is the first moment the token is refused.
+    if now >= expires_at + leeway:
         raise TokenExpired("token has expired")
     if now + leeway < max(not_before, issued_at):
         raise TokenNotYetValid("token is not valid yet")
