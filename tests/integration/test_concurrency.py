@@ -1,4 +1,4 @@
-"""Races: one grant, one nonce and one key, each fought over by twenty requests at once."""
+"""Races: one grant, one nonce, one key, each fought over by twenty requests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Each refusal of the access and upload workers, with its code, and nothing left behind."""
+"""Each refusal of both workers, with its code, and nothing left behind."""
 
 from __future__ import annotations
 
