@@ -45,7 +45,7 @@ $(SDK_WHEELS)/.downloaded: runtime/pyodide-requirements.txt | $(UV)
 install: $(VENV)/.synced node_modules/.installed $(SDK_WHEELS)/.downloaded .dev.vars ## install every dependency (idempotent)
 
 dev: install ## run the whole local stack in the foreground
-	node runtime/serve.mjs
+	$(PY) scripts/dev.py
 
 test: install ## run every test
 	$(PY) -m pytest
