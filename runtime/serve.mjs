@@ -56,14 +56,14 @@ async function main() {
   const urls = {};
   for (const worker of config.workers) {
     const server = workerServer(worker.env, loaders.get(worker.env).promise);
-    urls[worker.env] = await listen(server, portFor(worker.env, process.env));
+    urls[worker.env] = await listen(server, portFor(worker.env, process.env), worker.env);
     servers.push(server);
     objects.host(worker.name, loaders.get(worker.env).promise);
   }
   const publicBucket = config.workers.flatMap((w) => w.r2Buckets)[0];
   if (publicBucket) {
     const server = publicBucketServer(new R2Bucket(bridge, publicBucket.bucket));
-    urls.public = await listen(server, portFor("public", process.env));
+    urls.public = await listen(server, portFor("public", process.env), "public");
     servers.push(server);
   }
 
@@ -73,8 +73,12 @@ async function main() {
     await bridge.dispose();
     process.exit(0);
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  // Miniflare's own signal hook exits at once, killing workerd mid-write; replace it with
+  // a shutdown that closes the servers and disposes Miniflare first.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.removeAllListeners(signal);
+    process.once(signal, shutdown);
+  }
 
   // The local stack knows where it serves the upload worker and the public bucket, so it
   // points UPLOAD_BASE_URL and PUBLIC_BASE_URL there, whatever wrangler.toml says for
@@ -140,9 +144,13 @@ function findSdkWheel() {
   return path.join(folder, wheels.sort().at(-1));
 }
 
-function listen(server, port) {
+function listen(server, port, name) {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error) => {
+      if (error.code !== "EADDRINUSE") return reject(error);
+      const variable = `KALOS_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PORT`;
+      reject(new ConfigError(`port ${port} for ${name} is in use; choose another with ${variable}`));
+    });
     server.listen(port, HOST, () => resolve(`http://${HOST}:${server.address().port}`));
   });
 }
