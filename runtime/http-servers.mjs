@@ -4,7 +4,7 @@ import http from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-import { pullStream } from "./streams.mjs";
+import { drainUnread, pullStream } from "./streams.mjs";
 
 /** A 500 problem+json body, the same shape as the workers' own errors. */
 function problem(detail) {
@@ -38,9 +38,10 @@ export function workerServer(name, workerReady) {
       return;
     }
 
+    const request = toRequest(req);
     let response;
     try {
-      response = await worker.fetch(toRequest(req));
+      response = await worker.fetch(request);
     } catch (error) {
       // The traceback goes to the log only: a response never carries internals.
       console.error(`[${name}] fetch raised:\n${error?.message ?? error}`);
@@ -48,6 +49,7 @@ export function workerServer(name, workerReady) {
       return;
     }
 
+    if (request.body) void drainUnread(request.body);
     try {
       await sendResponse(req, res, response);
     } catch (error) {

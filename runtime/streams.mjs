@@ -46,9 +46,11 @@ export class FixedLengthStream extends TransformStream {
  */
 export function pullStream(nodeReadable, length) {
   const chunks = nodeReadable[Symbol.asyncIterator]();
+  let draining = false;
   const stream = new ReadableStream(
     {
       async pull(controller) {
+        if (draining) return;
         const { value, done } = await chunks.next();
         if (done) controller.close();
         else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
@@ -60,5 +62,25 @@ export function pullStream(nodeReadable, length) {
     { highWaterMark: 0 },
   );
   if (length !== undefined) knownLength.set(stream, length);
+  unreadDrains.set(stream, async () => {
+    draining = true;
+    try {
+      for await (const _ of chunks);
+    } catch {
+      // The client went away: there is nothing left to drain.
+    }
+  });
   return stream;
+}
+
+const unreadDrains = new WeakMap();
+
+/**
+ * Read and discard what the worker left unread of a request body, so the client can
+ * finish sending and then read the answer. A worker that refuses an upload after
+ * reading only its first bytes would otherwise see its client's connection reset,
+ * where Cloudflare's edge delivers the refusal.
+ */
+export function drainUnread(stream) {
+  return unreadDrains.get(stream)?.();
 }
