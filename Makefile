@@ -16,7 +16,7 @@ export CHECKPOINT_DISABLE := 1
 export WRANGLER_SEND_METRICS := false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install dev test lint fmt clean
+.PHONY: help install dev test lint fmt clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ dev: install ## run the whole local stack in the foreground
 
 test: install ## run every test
 	$(PY) -m pytest
+
+bench: install ## measure the local stack and check the performance budgets
+	$(PY) bench/run.py
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .
