@@ -20,8 +20,6 @@ from kalos.keys import KeyRing, SigningKey
 
 NOW = 1_750_000_000
 
-Forge = Callable[..., str]
-
 
 @pytest.fixture
 def now() -> int:
@@ -62,6 +60,6 @@ def forge_token(
     return f"{signing_input}.{base64url.encode(signature)}"
 
 
-@pytest.fixture
-def forge() -> Forge:
+@pytest.fixture(scope="session")
+def forge() -> Callable[..., str]:
     return forge_token

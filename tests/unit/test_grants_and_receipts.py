@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import jwt as pyjwt
 import pytest
-from conftest import Forge
 
 from kalos import grants, jwt, receipts
 from kalos.crypto import run_sync
@@ -24,9 +24,13 @@ SHA = "ab" * 32
 
 def upload_grant(now: int, **overrides: Any) -> grants.Grant:
     return grants.new_grant(
-        user="alice", action="upload", key="uploads/cat.png", now=now,
-        policy=POLICY, **overrides,
-    )  # fmt: skip
+        user="alice",
+        action="upload",
+        key="uploads/cat.png",
+        now=now,
+        policy=POLICY,
+        **overrides,
+    )
 
 
 def verify(token: str, ring: KeyRing, now: int) -> grants.Grant:
@@ -103,9 +107,12 @@ def test_a_grant_kalos_signs_verifies_with_pyjwt(key: SigningKey) -> None:
     token = run_sync(grants.sign_grant(grant, key))
 
     claims = pyjwt.decode(
-        token, key.secret, algorithms=["HS256"],
-        audience=grants.AUDIENCE, issuer=grants.ISSUER,
-    )  # fmt: skip
+        token,
+        key.secret,
+        algorithms=["HS256"],
+        audience=grants.AUDIENCE,
+        issuer=grants.ISSUER,
+    )
 
     assert claims == grant.claims()
     assert claims["key"] == "uploads/cat.png"
@@ -137,7 +144,7 @@ def test_a_grant_is_still_accepted_within_the_leeway_after_expiry(
 
 
 def test_an_expired_grant_with_a_forged_signature_is_invalid_not_expired(
-    forge: Forge, key: SigningKey, ring: KeyRing, now: int
+    forge: Callable[..., str], key: SigningKey, ring: KeyRing, now: int
 ) -> None:
     header = {"alg": "HS256", "typ": grants.GRANT_TYPE, "kid": key.kid}
     claims = upload_grant(now - 3600).claims()
@@ -163,10 +170,16 @@ def test_a_receipt_presented_as_a_grant_is_invalid(
 ) -> None:
     receipt = run_sync(
         receipts.sign_receipt(
-            key, user="alice", object_key="a.png", size=1, etag="e",
-            content_type="image/png", grant_id="g", now=now,
+            key,
+            user="alice",
+            object_key="a.png",
+            size=1,
+            etag="e",
+            content_type="image/png",
+            grant_id="g",
+            now=now,
         )
-    )  # fmt: skip
+    )
 
     with pytest.raises(GrantInvalid):
         verify(receipt, ring, now)
@@ -191,7 +204,11 @@ def test_a_receipt_presented_as_a_grant_is_invalid(
     ],
 )
 def test_a_correctly_signed_grant_with_a_malformed_claim_is_invalid(
-    forge: Forge, key: SigningKey, ring: KeyRing, now: int, change: dict[str, Any]
+    forge: Callable[..., str],
+    key: SigningKey,
+    ring: KeyRing,
+    now: int,
+    change: dict[str, Any],
 ) -> None:
     header = {"alg": "HS256", "typ": grants.GRANT_TYPE, "kid": key.kid}
     token = forge(header, {**upload_grant(now).claims(), **change}, key.secret)
@@ -201,7 +218,7 @@ def test_a_correctly_signed_grant_with_a_malformed_claim_is_invalid(
 
 
 def test_overwrite_is_granted_only_by_a_literal_true(
-    forge: Forge, key: SigningKey, ring: KeyRing, now: int
+    forge: Callable[..., str], key: SigningKey, ring: KeyRing, now: int
 ) -> None:
     header = {"alg": "HS256", "typ": grants.GRANT_TYPE, "kid": key.kid}
     token = forge(header, {**upload_grant(now).claims(), "ow": 1}, key.secret)
@@ -225,14 +242,22 @@ def backend_for(receipt_keys: KeyRing | None) -> KalosBackend:
 def sign_receipt(key: SigningKey, now: int, **extra: Any) -> str:
     return run_sync(
         receipts.sign_receipt(
-            key, user="alice", object_key="uploads/cat.png", size=1234,
-            etag='"abc123"', content_type="image/png", grant_id="grant-1",
-            now=now, **extra,
+            key,
+            user="alice",
+            object_key="uploads/cat.png",
+            size=1234,
+            etag='"abc123"',
+            content_type="image/png",
+            grant_id="grant-1",
+            now=now,
+            **extra,
         )
-    )  # fmt: skip
+    )
 
 
-def test_a_receipt_kalos_signs_verifies_with_the_backend_client(key: SigningKey) -> None:
+def test_a_receipt_kalos_signs_verifies_with_the_backend_client(
+    key: SigningKey,
+) -> None:
     now = int(time.time())
     token = sign_receipt(key, now, sha256=SHA)
 
