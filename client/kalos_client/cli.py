@@ -15,11 +15,20 @@ import json
 import mimetypes
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 
 from kalos.sniff import SNIFF_BYTES, sniff
 from kalos_client.backend import KalosBackend, KalosError
@@ -35,6 +44,8 @@ EXTENSIONS = {
     "image/heic": ".heic",
     "image/heif": ".heif",
 }
+# Smaller files go by too fast for a progress bar to tell anyone anything.
+PROGRESS_MIN_BYTES = 1 << 20
 
 
 def _fail(code: str, detail: str, status: int = 1) -> NoReturn:
@@ -126,7 +137,8 @@ def upload(ctx: click.Context, file: Path, object_id: str | None) -> None:
         answer = backend.request_grant(
             "upload", key, content_type=content_type, size=size, sha256=sha256
         )
-        stored = send_file(answer, file, progress=_progress(size))
+        with _progress(size) as progress:
+            stored = send_file(answer, file, progress=progress)
         receipt = (
             backend.verify_receipt(stored["receipt"]).as_json()
             if backend.config.receipt_keys
@@ -146,10 +158,29 @@ def upload(ctx: click.Context, file: Path, object_id: str | None) -> None:
     )
 
 
-def _progress(size: int) -> Callable[[int], None] | None:
-    """No progress display yet; the hook is where a progress bar plugs in."""
-    del size
-    return None
+@contextmanager
+def _progress(size: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for a large file, when stderr is a terminal.
+
+    Yields the callback ``send_file`` calls with the bytes it just sent, or None
+    when there is nothing to show. stdout carries only the JSON answer, so
+    scripts that parse it, or pipe stderr to a log, never see the bar.
+    """
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+
+    bar = Progress(
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("upload", total=size)
+    with bar:
+        yield lambda sent: bar.advance(task, sent)
 
 
 @cli.command()
