@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from harness import LocalStack
+from helpers import Forge
+
+from kalos.keys import KeyRing
+from kalos_client import Config, KalosBackend
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -20,3 +25,26 @@ def stack() -> Iterator[LocalStack]:
     local = LocalStack().start()
     yield local
     local.cleanup()
+
+
+@pytest.fixture(scope="session")
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def backend(stack: LocalStack, http: httpx.Client) -> KalosBackend:
+    """A backend configured with the stack's secrets, as a real backend would be."""
+    config = Config(
+        access_url=stack.urls["access"],
+        backend_keys=KeyRing.from_text(stack.secrets["BACKEND_SIGNING_KEY"]),
+        receipt_keys=KeyRing.from_text(stack.secrets["RECEIPT_SIGNING_KEY"]),
+        user="test-user",
+    )
+    return KalosBackend(config, http)
+
+
+@pytest.fixture(scope="session")
+def forge(stack: LocalStack) -> Forge:
+    return Forge(stack)

@@ -11,9 +11,8 @@ from typing import TypeVar
 
 import httpx
 import pytest
-from conftest import CORPUS, Forge, problem_code, unique_key
 from harness import LocalStack
-from test_refusals import signed_post
+from helpers import CORPUS, Forge, problem_code, signed_post, unique_key
 
 from kalos import signing
 

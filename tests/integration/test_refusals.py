@@ -2,58 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import CORPUS, Forge, object_exists, problem_code, unique_key
 from harness import LocalStack
+from helpers import (
+    CORPUS,
+    Forge,
+    grant_request,
+    object_exists,
+    problem_code,
+    put,
+    signed_post,
+    unique_key,
+)
 
 from kalos import signing
-from kalos.crypto import run_sync
 from kalos.keys import SigningKey
 from kalos_client import KalosBackend, send_file
 
 JPEG = (CORPUS / "grace_hopper.jpg").read_bytes()
 PNG = (CORPUS / "astronaut.png").read_bytes()
-
-
-def signed_post(
-    stack: LocalStack,
-    http: httpx.Client,
-    body: bytes,
-    *,
-    now: int | None = None,
-    nonce: str | None = None,
-    key: str | None = None,
-    sign_body: bytes | None = None,
-    path: str = "/v1/grants",
-) -> httpx.Response:
-    """POST ``body`` to the access worker, signed over ``sign_body`` (default: body)."""
-    signing_key = SigningKey.from_text(key or stack.secrets["BACKEND_SIGNING_KEY"])
-    signature = run_sync(
-        signing.sign(
-            signing_key,
-            "POST",
-            path,
-            body if sign_body is None else sign_body,
-            now=int(time.time()) if now is None else now,
-            nonce=nonce,
-        )
-    )
-    return http.post(
-        stack.urls["access"] + path,
-        content=body,
-        headers={signing.HEADER: signature.header_value()},
-    )
-
-
-def grant_request(**fields: object) -> bytes:
-    return json.dumps(
-        {"user": "u1", "action": "upload", "object_id": unique_key(), **fields}
-    ).encode()
 
 
 # ---------------------------------------------------------------- access worker
@@ -168,18 +138,6 @@ def test_an_oversized_request_body_is_refused_before_it_is_read(
 
 
 # ---------------------------------------------------------------- upload worker
-
-
-def put(
-    http: httpx.Client,
-    forge: Forge,
-    key: str,
-    token: str | None,
-    body: bytes | Iterator[bytes],
-    headers: dict[str, str] | None = None,
-) -> httpx.Response:
-    auth = {"authorization": f"Bearer {token}"} if token else {}
-    return http.put(forge.url(key), content=body, headers={**auth, **(headers or {})})
 
 
 def test_an_upload_without_a_grant_is_refused(

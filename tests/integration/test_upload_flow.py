@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import CORPUS, object_exists, unique_key
 from harness import LocalStack
+from helpers import CORPUS, object_exists, unique_key
 
 from kalos_client import KalosBackend, KalosError, send_delete, send_file
 
