@@ -64,3 +64,21 @@ fmt: install ## format the Python code
 
 clean: ## remove installed dependencies, build output and local state
 	rm -rf $(TOOLS) $(VENV) node_modules build $(STATE)
+
+# ---------------------------------------------------------------- deployment
+# Terraform reads the API token from CLOUDFLARE_API_TOKEN; see terraform/README.md.
+TFVARS ?= terraform/terraform.tfvars
+TF     := terraform -chdir=terraform
+
+.PHONY: deploy destroy
+
+deploy: ## terraform init, plan and apply with $(TFVARS)
+	@test -f $(TFVARS) || { echo "$(TFVARS) not found: copy terraform/examples/complete/terraform.tfvars.example"; exit 1; }
+	$(TF) init -input=false
+	$(TF) plan -input=false -var-file=$(abspath $(TFVARS)) -out=kalos.tfplan
+	$(TF) apply -input=false kalos.tfplan
+	@rm -f terraform/kalos.tfplan
+
+destroy: ## terraform destroy with $(TFVARS)
+	$(TF) init -input=false
+	$(TF) destroy -var-file=$(abspath $(TFVARS))

@@ -12,16 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-TERRAFORM_DIR = ROOT / "terraform"
-STUB = Path(__file__).with_name("stub_provider") / "stub_cloudflare.py"
-
-RunTerraform = Callable[..., subprocess.CompletedProcess[str]]
+from terraform_paths import ROOT, STUB, TERRAFORM_DIR, RunTerraform
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +65,9 @@ def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def run_terraform(terraform_binary: str, terraform_env: dict[str, str]) -> RunTerraform:
     """Run ``terraform ARGS`` in a folder; returns the finished process."""
 
-    def run(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path, timeout: int = 300
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [terraform_binary, *args, "-no-color"],
             cwd=cwd,

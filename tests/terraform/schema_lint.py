@@ -63,7 +63,9 @@ def check_object(where: str, nodes: list[dict[str, Any]], value: Any) -> list[st
         if node["computed"] and not node["optional"] and not node["required"]:
             problems.append(f"{where}: '{key}' is read-only")
         if is_block(child):
-            problems.append(f"{where}: '{key}' is written as a block, not `{key} = ...`")
+            problems.append(
+                f"{where}: '{key}' is written as a block, not `{key} = ...`"
+            )
             continue
 
         children = node.get("attributes")
@@ -71,7 +73,9 @@ def check_object(where: str, nodes: list[dict[str, Any]], value: Any) -> list[st
             continue
         if node["type"] == "map(object)" and isinstance(child, dict):
             for item_key, item in child.items():
-                problems += check_object(f"{where}.{key}[{unquote(item_key)}]", children, item)
+                problems += check_object(
+                    f"{where}.{key}[{unquote(item_key)}]", children, item
+                )
         elif isinstance(child, list):
             for index, item in enumerate(child):
                 problems += check_object(f"{where}.{key}[{index}]", children, item)
@@ -80,7 +84,9 @@ def check_object(where: str, nodes: list[dict[str, Any]], value: Any) -> list[st
     return problems
 
 
-def check_required(where: str, nodes: list[dict[str, Any]], body: dict[str, Any]) -> list[str]:
+def check_required(
+    where: str, nodes: list[dict[str, Any]], body: dict[str, Any]
+) -> list[str]:
     present = {unquote(key) for key in body}
     return [
         f"{where}: missing required attribute '{node['name']}'"

@@ -45,7 +45,9 @@ def expect_json(expression: str, expected: Any, what: str) -> str:
 
 
 def names_of_type(output: str, binding_type: str) -> str:
-    return f'sort([for name, b in {output}.bindings : name if b.type == "{binding_type}"])'
+    return (
+        f'sort([for name, b in {output}.bindings : name if b.type == "{binding_type}"])'
+    )
 
 
 def worker_assertions(env: dict[str, Any], output: str, modules: list[str]) -> str:
@@ -54,7 +56,9 @@ def worker_assertions(env: dict[str, Any], output: str, modules: list[str]) -> s
     blocks = [
         expect_json(f"{out}.name", name, f"{name} name"),
         expect_json(f"{out}.modules", sorted(modules), f"{name} modules"),
-        expect_json(f"sort(keys({out}.vars))", sorted(env.get("vars", {})), f"{name} vars"),
+        expect_json(
+            f"sort(keys({out}.vars))", sorted(env.get("vars", {})), f"{name} vars"
+        ),
         expect_json(
             names_of_type(out, "secret_text"),
             sorted(env.get("secrets", {}).get("required", [])),
@@ -74,7 +78,9 @@ def worker_assertions(env: dict[str, Any], output: str, modules: list[str]) -> s
     for r2 in env.get("r2_buckets", []):
         binding = f"{out}.bindings.{r2['binding']}"
         blocks.append(
-            expect_json(f"{binding}.bucket_name", r2["bucket_name"], f"{name} R2 bucket")
+            expect_json(
+                f"{binding}.bucket_name", r2["bucket_name"], f"{name} R2 bucket"
+            )
         )
 
     durable_objects = env.get("durable_objects", {}).get("bindings", [])
@@ -87,17 +93,23 @@ def worker_assertions(env: dict[str, Any], output: str, modules: list[str]) -> s
     )
     for do in durable_objects:
         binding = f"{out}.bindings.{do['name']}"
-        blocks.append(expect_json(f"{binding}.class_name", do["class_name"], f"{name} class"))
+        blocks.append(
+            expect_json(f"{binding}.class_name", do["class_name"], f"{name} class")
+        )
         if "script_name" in do:
             blocks.append(
-                expect_json(f"{binding}.script_name", do["script_name"], f"{name} script")
+                expect_json(
+                    f"{binding}.script_name", do["script_name"], f"{name} script"
+                )
             )
 
     # Terraform sends the newest migration; wrangler lists them all, oldest first.
     migrations = env.get("migrations", [])
     if migrations:
         latest = migrations[-1]
-        blocks.append(expect_json(f"{out}.migration.new_tag", latest["tag"], f"{name} tag"))
+        blocks.append(
+            expect_json(f"{out}.migration.new_tag", latest["tag"], f"{name} tag")
+        )
         blocks.append(
             expect_json(
                 f"{out}.migration.new_sqlite_classes",
@@ -106,7 +118,9 @@ def worker_assertions(env: dict[str, Any], output: str, modules: list[str]) -> s
             )
         )
     else:
-        message = hcl_string(f"{name} defines no Durable Object, so sends no migration.")
+        message = hcl_string(
+            f"{name} defines no Durable Object, so sends no migration."
+        )
         blocks.append(assertion(f"{out}.migration == null", message))
     return "".join(blocks)
 

@@ -33,7 +33,13 @@ NESTINGS = {
     "set(object)": pb.Schema.Object.SET,
     "map(object)": pb.Schema.Object.MAP,
 }
-PROVIDER_ARGUMENTS = ("api_token", "api_key", "api_user_service_key", "email", "base_url")
+PROVIDER_ARGUMENTS = (
+    "api_token",
+    "api_key",
+    "api_user_service_key",
+    "email",
+    "base_url",
+)
 
 
 def cty_type(spelling: str) -> Any:
@@ -68,7 +74,9 @@ def attribute(node: dict[str, Any]) -> pb.Schema.Attribute:
             nesting=NESTINGS[node["type"]],
         )
         return pb.Schema.Attribute(nested_type=nested, **flags)
-    return pb.Schema.Attribute(type=json.dumps(cty_type(node["type"])).encode(), **flags)
+    return pb.Schema.Attribute(
+        type=json.dumps(cty_type(node["type"])).encode(), **flags
+    )
 
 
 def read_only_errors(nodes: list[dict[str, Any]], value: Any, path: str) -> list[str]:
@@ -163,7 +171,13 @@ class StubCloudflare:
 
     def get_provider_schema(self, diags: Diagnostics) -> Schema:
         nodes = [
-            {"name": name, "type": "string", "required": False, "optional": True, "computed": False}
+            {
+                "name": name,
+                "type": "string",
+                "required": False,
+                "optional": True,
+                "computed": False,
+            }
             for name in PROVIDER_ARGUMENTS
         ]
         return Schema(nodes)
