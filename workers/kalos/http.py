@@ -95,6 +95,7 @@ async def guarded(
         if isinstance(error, Misconfigured):
             # The detail names the variable at fault; only the operator sees it.
             log.add(detail=error.detail)
+            error = Misconfigured()
         log.emit(error.status, error.code)
         return problem_response(error, headers)
     except Exception:
