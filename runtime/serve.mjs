@@ -94,7 +94,7 @@ async function main() {
     }),
   );
 
-  await Promise.all(config.workers.map((worker) => waitUntilAnswering(urls[worker.env])));
+  await Promise.all(config.workers.map((worker) => waitUntilAnswering(urls[worker.env], worker.env)));
   const width = Math.max(...Object.keys(urls).map((name) => name.length)) + 2;
   for (const [name, url] of Object.entries(urls)) console.log(`${name.padEnd(width)}${url}`);
   console.log("kalos: local stack ready");
@@ -156,18 +156,33 @@ function listen(server, port, name) {
 }
 
 // Ready means answering: /healthz where a worker has it, and any HTTP answer counts, so a
-// worker without /healthz (or one that failed to start and answers 500) is ready too.
-async function waitUntilAnswering(url) {
+// worker without /healthz (or one that failed to start and answers 500) is ready too. A
+// worker that answers 500 misconfigured (a missing secret, a key under 32 bytes) would
+// refuse every request, so the stack stops there; the worker's log line says why.
+async function waitUntilAnswering(url, name) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
+    let response;
     try {
-      const response = await fetch(`${url}/healthz`);
-      await response.body?.cancel();
-      return;
+      response = await fetch(`${url}/healthz`);
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`${url} did not answer: ${error.message}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
     }
+    const body = await response.text();
+    if (response.status === 500 && problemCode(body) === "misconfigured") {
+      throw new ConfigError(`the ${name} worker is misconfigured; its log line above says why`);
+    }
+    return;
+  }
+}
+
+function problemCode(body) {
+  try {
+    return JSON.parse(body).code;
+  } catch {
+    return undefined;
   }
 }
 
