@@ -42,7 +42,15 @@ $(SDK_WHEELS)/.downloaded: runtime/pyodide-requirements.txt | $(UV)
 .dev.vars:
 	$(PY) scripts/make_dev_vars.py $@
 
-install: $(VENV)/.synced node_modules/.installed $(SDK_WHEELS)/.downloaded .dev.vars ## install every dependency (idempotent)
+# The browser tests drive Debian's chromium through Playwright's bundled driver;
+# Playwright's own browser download is never used. Installing it needs root.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+install: $(VENV)/.synced node_modules/.installed $(SDK_WHEELS)/.downloaded .dev.vars $(CHROMIUM) ## install every dependency (idempotent)
 
 dev: install ## run the whole local stack in the foreground
 	$(PY) scripts/dev.py
@@ -73,7 +81,7 @@ TF     := terraform -chdir=terraform
 .PHONY: deploy destroy
 
 deploy: ## terraform init, plan and apply with $(TFVARS)
-	@test -f $(TFVARS) || { echo "$(TFVARS) not found: copy terraform/examples/complete/terraform.tfvars.example"; exit 1; }
+	@test -f $(TFVARS) || { echo "$(TFVARS) not found: copy terraform/terraform.tfvars.example and fill it in"; exit 1; }
 	$(TF) init -input=false
 	$(TF) plan -input=false -var-file=$(abspath $(TFVARS)) -out=kalos.tfplan
 	$(TF) apply -input=false kalos.tfplan

@@ -191,6 +191,14 @@ def test_every_input_and_output_is_documented_in_its_readme() -> None:
         )
 
 
+def test_the_example_tfvars_files_set_only_inputs_that_exist() -> None:
+    for folder in (TERRAFORM_DIR, TERRAFORM_DIR / "examples" / "complete"):
+        inputs = set(declared(folder / "variables.tf", "variable"))
+        example = load_hcl(folder / "terraform.tfvars.example")
+        names = {name for name in example if not name.startswith("__")}
+        assert names and names <= inputs, folder
+
+
 # ---------------------------------------------------------------- broken on purpose
 
 
