@@ -106,7 +106,7 @@ async function upload(file) {
   $("link").href = stored.url;
   $("link").textContent = stored.key;
   $("details").textContent =
-    ` · ${receipt.content_type}, ${receipt.size} bytes, receipt verified for ${receipt.user}`;
+    `${receipt.content_type}, ${receipt.size} bytes, receipt verified for ${receipt.user}`;
   $("result").hidden = false;
   $("status").textContent = "Uploaded.";
 }
