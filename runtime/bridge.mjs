@@ -1,7 +1,10 @@
 // Starts Miniflare with the bridge worker (bridge.worker.js) and gives Node a fast way to
 // call it: one request over Miniflare's direct socket with Node's own fetch.
 // mf.dispatchFetch() delivers large bodies in small chunks and is tens of times slower.
+import http from "node:http";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 
@@ -51,12 +54,10 @@ export async function startBridge({ stateDir, compatibilityDate, buckets, namesp
     if (length !== undefined) headers["content-length"] = String(length);
 
     const url = new URL(`/${kind}/${encodeURIComponent(name)}/${op}`, base);
-    const response = await fetch(url, {
-      method: "POST",
-      headers,
-      body: body ?? undefined,
-      duplex: "half",
-    });
+    const response =
+      body instanceof ReadableStream
+        ? await postStream(url, headers, body)
+        : await fetch(url, { method: "POST", headers, body: body ?? undefined });
     if (response.status === 500) {
       const { name: errorName, message } = await response.json();
       throw new BridgeError(errorName, message);
@@ -72,6 +73,25 @@ export async function startBridge({ stateDir, compatibilityDate, buckets, namesp
   }
 
   return { call, callObject, dispose: () => mf.dispose() };
+}
+
+// Node's fetch keeps every chunk of a streamed request body alive for as long as the
+// request lives: a 90 MB upload held 90 MB of buffers in the host, and ran at half
+// the speed. node:http writes each chunk, waits for the socket to drain, and lets it go.
+function postStream(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", headers }, (response) => {
+      const answer = new Headers();
+      for (let i = 0; i < response.rawHeaders.length; i += 2) {
+        answer.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
+      }
+      resolve(new Response(Readable.toWeb(response), { status: response.statusCode, headers: answer }));
+    });
+    request.once("error", reject);
+    // A body that errors (a FixedLengthStream aborted by the worker) destroys the
+    // request, and the put fails as it would with fetch.
+    pipeline(Readable.fromWeb(body), request).catch(reject);
+  });
 }
 
 async function alarmCallback(request, onAlarm) {
