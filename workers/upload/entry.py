@@ -137,7 +137,7 @@ class Default(WorkerEntrypoint):  # type: ignore[misc]
 
         await self.spend(grant)
         stored = await stream_to_bucket(
-            self.env.BUCKET, grant, reader, chunks, length, content_type
+            self.env.BUCKET, grant, request.body, reader, chunks, length, content_type
         )
         public_url = f"{settings.public_base_url}/{grant.key}"
         receipt = await sign_receipt(
@@ -234,7 +234,11 @@ async def read_head(reader: Any) -> tuple[bytes, list[Any]]:
     head = b""
     chunks: list[Any] = []
     while len(head) < SNIFF_BYTES:
-        result = await reader.read()
+        try:
+            result = await reader.read()
+        except Exception as exc:
+            # The client went away mid-body: its failure, not the service's.
+            raise errors.LengthMismatch("the body ended before Content-Length") from exc
         if result.done:
             break
         chunks.append(result.value)
@@ -259,6 +263,7 @@ def check_content(head: bytes, declared: str | None, grant: Grant) -> str:
 async def stream_to_bucket(
     bucket: Any,
     grant: Grant,
+    body: Any,
     reader: Any,
     chunks: list[Any],
     length: int,
@@ -272,7 +277,6 @@ async def stream_to_bucket(
     write create-only, so a concurrent upload to the same key cannot be replaced.
     """
     stream = FixedLengthStream.new(length)
-    writer = stream.writable.getWriter()
     options: dict[str, Any] = {
         "httpMetadata": {"contentType": content_type},
         "customMetadata": {"user": grant.user, "grant": grant.id},
@@ -284,18 +288,16 @@ async def stream_to_bucket(
     put = asyncio.ensure_future(bucket.put(grant.key, stream.readable, **options))
 
     try:
-        await pump(reader, writer, chunks, length)
+        await pipe(body, reader, stream.writable, chunks)
     except Exception as exc:
-        # Erroring the stream makes the put fail, so nothing partial is stored.
-        writer.abort("upload aborted")
-        reader.cancel()
         if not put.done():
+            # The stream is errored, so the put fails and nothing is stored.
             put.cancel()
-            if isinstance(exc, errors.KalosError):
-                raise
-            raise errors.LengthMismatch("the body ended before Content-Length") from exc
+            raise errors.LengthMismatch(
+                f"the body was not the {length} bytes Content-Length declared"
+            ) from exc
         # The put ended first (a failed create-only condition, say) and closed the
-        # stream under the pump: its outcome is the one to report.
+        # stream under the pipe: its outcome is the one to report.
 
     try:
         stored = await put
@@ -308,23 +310,21 @@ async def stream_to_bucket(
     return stored
 
 
-async def pump(reader: Any, writer: Any, chunks: list[Any], length: int) -> None:
-    """Copy the head chunks, then the rest of the body, into the R2-bound stream.
+async def pipe(body: Any, reader: Any, writable: Any, chunks: list[Any]) -> None:
+    """Write the head chunks already read, then pipe the rest of the body.
 
-    Chunks stay JavaScript arrays: Python only counts them, never copies them.
+    Only the head passes through Python. The rest is piped by JavaScript, chunk by
+    chunk with backpressure, so a large upload costs the worker neither memory nor
+    a Python round trip per chunk. The FixedLengthStream counts every byte.
     """
-    received = 0
-    for chunk in chunks:
-        received += chunk.byteLength
-        await writer.write(chunk)
-    while received <= length:
-        result = await reader.read()
-        if result.done:
-            break
-        received += result.value.byteLength
-        await writer.write(result.value)
-    if received != length:
-        raise errors.LengthMismatch(
-            f"received {received} bytes, Content-Length said {length}"
-        )
-    await writer.close()
+    writer = writable.getWriter()
+    try:
+        for chunk in chunks:
+            await writer.write(chunk)
+    except Exception:
+        writer.abort("upload aborted")
+        reader.cancel()
+        raise
+    writer.releaseLock()
+    reader.releaseLock()
+    await body.pipeTo(writable)
