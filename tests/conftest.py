@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from harness import LocalStack
-from helpers import Forge
+from helpers import Forge, leaks
 
 from kalos.keys import KeyRing
 from kalos_client import Config, KalosBackend
@@ -21,10 +21,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
-    """The real workers from wrangler.toml on the local runtime, for the session."""
+    """The real workers from wrangler.toml on the local runtime, for the session.
+
+    When the session ends, everything the stack logged is scanned for secrets,
+    tokens and signatures before it is thrown away.
+    """
     local = LocalStack().start()
     yield local
+    local.stop()
+    found = leaks(local.log(), local.secrets.values())
     local.cleanup()
+    assert found == [], "the stack's log holds what it must never log"
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,28 @@ def put(
     """PUT ``body`` to the upload worker at ``key`` with ``token`` as the grant."""
     auth = {"authorization": f"Bearer {token}"} if token else {}
     return http.put(forge.url(key), content=body, headers={**auth, **(headers or {})})
+
+
+JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+SIGNATURE_FIELD = re.compile(r"\bsig=([A-Za-z0-9_-]+)")
+
+
+def leaks(text: str, secrets: Iterable[str], sent: Iterable[str] = ()) -> list[str]:
+    """What in ``text`` should never be there: each finding named, never quoted.
+
+    Looks for the literal ``secrets``, anything shaped like a JWT, an Authorization
+    or signature header value, and each of the ``sent`` tokens and signatures.
+    """
+    found = [f"secret #{i}" for i, s in enumerate(secrets) if s and s in text]
+    if JWT_SHAPE.search(text):
+        found.append("a JWT-shaped token")
+    if re.search(r"bearer\s", text, re.IGNORECASE):
+        found.append("an Authorization header value")
+    if SIGNATURE_FIELD.search(text):
+        found.append("a Kalos-Signature header value")
+    for value in sent:
+        signatures = SIGNATURE_FIELD.findall(value) or [value]
+        if any(s in text for s in signatures):
+            found.append("a submitted token or signature")
+            break
+    return found

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import socket
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from harness import LocalStack
-from helpers import CORPUS, problem_code
+from helpers import CORPUS, JWT_SHAPE, problem_code
 
 from kalos import base64url
 
@@ -30,7 +29,6 @@ PNG = (CORPUS / "astronaut.png").read_bytes()
 SUBMITTED: set[str] = set()
 """Tokens and signature values the attacks sent, for the secret-hygiene scan."""
 
-JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 
 
