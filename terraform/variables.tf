@@ -134,8 +134,8 @@ variable "grant_ttl_seconds" {
   default     = 180
 
   validation {
-    condition     = var.grant_ttl_seconds >= 10 && var.grant_ttl_seconds <= 3600
-    error_message = "grant_ttl_seconds must be between 10 and 3600."
+    condition     = var.grant_ttl_seconds >= 1 && var.grant_ttl_seconds <= 600
+    error_message = "grant_ttl_seconds must be between 1 and 600, the most a grant may live."
   }
 }
 
@@ -167,8 +167,8 @@ variable "signature_tolerance_seconds" {
   default     = 300
 
   validation {
-    condition     = var.signature_tolerance_seconds >= 1 && var.signature_tolerance_seconds <= 900
-    error_message = "signature_tolerance_seconds must be between 1 and 900."
+    condition     = var.signature_tolerance_seconds >= 5 && var.signature_tolerance_seconds <= 900
+    error_message = "signature_tolerance_seconds must be between 5 and 900."
   }
 }
 
