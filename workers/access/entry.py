@@ -17,7 +17,13 @@ from workers import WorkerEntrypoint  # type: ignore[import-not-found]
 
 from kalos import errors, signing
 from kalos.config import AccessSettings
-from kalos.grants import ACTIONS, METHOD_FOR_ACTION, new_grant, sign_grant
+from kalos.grants import (
+    ACTIONS,
+    METHOD_FOR_ACTION,
+    SHA256_HEX,
+    new_grant,
+    sign_grant,
+)
 from kalos.http import RequestLog, guarded, json_response
 from kalos.ledger import spend_once
 from kalos.policy import UploadPolicy, normalise_type, validate_key
@@ -166,11 +172,7 @@ def parse_grant_request(body: bytes, policy: UploadPolicy) -> dict[str, Any]:
         fields["content_type"] = declared
     sha256 = data.get("sha256")
     if sha256 is not None:
-        if (
-            not isinstance(sha256, str)
-            or len(sha256) != 64
-            or not all(c in "0123456789abcdef" for c in sha256)
-        ):
+        if not isinstance(sha256, str) or not SHA256_HEX.fullmatch(sha256):
             raise errors.RequestInvalid("'sha256' must be 64 lower-case hex digits")
         fields["sha256"] = sha256
     overwrite = data.get("overwrite", False)

@@ -30,7 +30,8 @@ Action = Literal["upload", "delete"]
 ACTIONS: tuple[Action, ...] = ("upload", "delete")
 METHOD_FOR_ACTION: dict[Action, str] = {"upload": "PUT", "delete": "DELETE"}
 
-_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+"""An expected SHA-256, as grants carry it: 64 lower-case hex digits."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _grant_from_claims(claims: dict[str, Any]) -> Grant:
         or not types
         or not all(isinstance(t, str) for t in types)
         or (content_type is not None and not isinstance(content_type, str))
-        or (sha256 is not None and not _SHA256_HEX.fullmatch(str(sha256)))
+        or (sha256 is not None and not SHA256_HEX.fullmatch(str(sha256)))
     ):
         raise GrantInvalid("the grant's upload limits are malformed")
 

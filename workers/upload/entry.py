@@ -45,18 +45,21 @@ class Default(WorkerEntrypoint):  # type: ignore[misc]
         path = urlsplit(request.url).path
         route = OBJECTS_PREFIX + ":key" if path.startswith(OBJECTS_PREFIX) else path
         log = RequestLog("upload", request.method, route)
+        # The SDK rebuilds request.headers from JavaScript on every access: read once.
+        headers = request.headers
         cors: dict[str, str] = {}
 
         async def handle() -> Any:
             settings = UploadSettings.from_env(self.env)
-            cors.update(cors_headers(request.headers.get("origin"), settings))
-            return await self.route(request, path, settings, cors, log)
+            cors.update(cors_headers(headers.get("origin"), settings))
+            return await self.route(request, headers, path, settings, cors, log)
 
         return await guarded(log, handle, cors)
 
     async def route(
         self,
         request: Any,
+        headers: Any,
         path: str,
         settings: UploadSettings,
         cors: dict[str, str],
@@ -70,28 +73,28 @@ class Default(WorkerEntrypoint):  # type: ignore[misc]
         key = validate_key(path.removeprefix(OBJECTS_PREFIX))
         log.add(key=key)
         if request.method == "OPTIONS":
-            return preflight(request, cors)
+            return preflight(headers, cors)
         if request.method not in ("PUT", "DELETE"):
             raise errors.MethodNotAllowed(f"objects take {ALLOWED_METHODS}")
 
-        grant = await self.grant_for(request, key, settings)
+        grant = await self.grant_for(headers, request.method, key, settings)
         log.add(grant=grant.id, user=grant.user)
         if request.method == "DELETE":
             return await self.delete(grant, cors)
-        return await self.upload(request, grant, settings, cors, log)
+        return await self.upload(request, headers, grant, settings, cors, log)
 
     async def grant_for(
-        self, request: Any, key: str, settings: UploadSettings
+        self, headers: Any, method: str, key: str, settings: UploadSettings
     ) -> Grant:
         """The request's grant, verified and matched to this method and key."""
-        scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+        scheme, _, token = (headers.get("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise errors.GrantInvalid("send the grant as 'Authorization: Bearer …'")
 
         grant = await verify_grant(
             token.strip(), settings.grant_keys, now=int(time.time())
         )
-        if METHOD_FOR_ACTION[grant.action] != request.method:
+        if METHOD_FOR_ACTION[grant.action] != method:
             raise errors.ActionMismatch(
                 f"this grant is for {grant.action}, which takes "
                 f"{METHOD_FOR_ACTION[grant.action]}"
@@ -115,14 +118,15 @@ class Default(WorkerEntrypoint):  # type: ignore[misc]
     async def upload(
         self,
         request: Any,
+        headers: Any,
         grant: Grant,
         settings: UploadSettings,
         cors: dict[str, str],
         log: RequestLog,
     ) -> Any:
-        length = declared_length(request, grant)
+        length = declared_length(headers, grant)
         log.add(size=length)
-        declared = normalise_type(request.headers.get("content-type"))
+        declared = normalise_type(headers.get("content-type"))
         declared = declared or grant.content_type
         if declared and declared not in grant.types:
             raise errors.TypeNotAllowed(f"allowed types are {', '.join(grant.types)}")
@@ -188,11 +192,11 @@ def cors_headers(origin: str | None, settings: UploadSettings) -> dict[str, str]
     }
 
 
-def preflight(request: Any, cors: dict[str, str]) -> Any:
+def preflight(headers: Any, cors: dict[str, str]) -> Any:
     """Answer a CORS preflight. It never looks at, let alone spends, a grant."""
     if not cors:
         raise errors.OriginNotAllowed("a preflight needs an Origin header")
-    method = request.headers.get("access-control-request-method")
+    method = headers.get("access-control-request-method")
     if method not in ("PUT", "DELETE"):
         raise errors.MethodNotAllowed(f"objects take {ALLOWED_METHODS}")
     return empty_response(
@@ -206,14 +210,14 @@ def preflight(request: Any, cors: dict[str, str]) -> Any:
     )
 
 
-def declared_length(request: Any, grant: Grant) -> int:
+def declared_length(headers: Any, grant: Grant) -> int:
     """The body's declared length, checked against the grant before any byte is read.
 
     R2 stores only streams of known length, and the size cap must hold before the
     body is read, so a body without Content-Length (chunked) is refused.
     """
-    text = request.headers.get("content-length")
-    if text is None or request.headers.get("transfer-encoding"):
+    text = headers.get("content-length")
+    if text is None or headers.get("transfer-encoding"):
         raise errors.LengthRequired("send the file with a Content-Length header")
     if not text.isdigit():
         raise errors.LengthRequired("Content-Length must be a number of bytes")
