@@ -21,7 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from kalos_client import Config, KalosBackend, KalosError, send_file
+from kalos_client import Config, KalosBackend, KalosError
+from kalos_client.flow import upload_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "fixtures" / "corpus" / "grace_hopper.jpg"
@@ -76,16 +77,13 @@ def upload_sample(access_url: str) -> None:
     )
     try:
         key = f"samples/{os.getpid()}-grace_hopper.jpg"
-        grant = backend.request_grant("upload", key, content_type="image/jpeg")
-        stored = send_file(grant, SAMPLE)
-        receipt = backend.verify_receipt(stored["receipt"])
+        uploaded = upload_file(backend, SAMPLE, key=key)
     except KalosError as exc:
         print(f"kalos: sample upload failed: {exc}", flush=True)
         return
-    del stored["receipt"]
-    print("\nsample upload (kalos upload does the same):", flush=True)
-    print(json.dumps({**stored, "receipt": receipt.as_json()}, indent=2), flush=True)
-    print(f"\nopen {stored['url']} to see it. Ctrl-C stops the stack.\n", flush=True)
+    print("\nsample upload (`kalos upload` runs the same flow):", flush=True)
+    print(json.dumps(uploaded, indent=2), flush=True)
+    print(f"\nopen {uploaded['url']} to see it. Ctrl-C stops the stack.\n", flush=True)
 
 
 def main() -> int:

@@ -10,11 +10,8 @@ stderr and exits with status 1 (2 for a usage or configuration error).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import mimetypes
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,20 +27,11 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from kalos.sniff import SNIFF_BYTES, sniff
 from kalos_client.backend import KalosBackend, KalosError
 from kalos_client.config import Config, ConfigError
-from kalos_client.transfer import send_delete, send_file
+from kalos_client.flow import describe_file, upload_file
+from kalos_client.transfer import send_delete
 
-EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/gif": ".gif",
-    "image/webp": ".webp",
-    "image/avif": ".avif",
-    "image/heic": ".heic",
-    "image/heif": ".heif",
-}
 # Smaller files go by too fast for a progress bar to tell anyone anything.
 PROGRESS_MIN_BYTES = 1 << 20
 
@@ -63,22 +51,6 @@ def _backend(ctx: click.Context) -> KalosBackend:
     except ConfigError as exc:
         _fail("config", str(exc), status=2)
     return KalosBackend(config)
-
-
-def _describe(path: Path) -> tuple[int, str | None, str]:
-    """Size, content type and SHA-256 of a file.
-
-    The type comes from the bytes when Kalos recognises them, and otherwise from
-    the name, so that the upload worker, not the CLI, decides what to refuse.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        head = file.read(SNIFF_BYTES)
-        digest.update(head)
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    content_type = sniff(head) or mimetypes.guess_type(path.name)[0]
-    return path.stat().st_size, content_type, digest.hexdigest()
 
 
 @click.group()
@@ -127,35 +99,15 @@ def grant(
 def upload(ctx: click.Context, file: Path, object_id: str | None) -> None:
     """Upload FILE: get a grant, send the bytes, verify the receipt."""
     backend = _backend(ctx)
-    size, content_type, sha256 = _describe(file)
-    key = (
-        object_id
-        or f"uploads/{uuid.uuid4().hex}{EXTENSIONS.get(content_type or '', '')}"
-    )
-
+    facts = describe_file(file)
     try:
-        answer = backend.request_grant(
-            "upload", key, content_type=content_type, size=size, sha256=sha256
-        )
-        with _progress(size) as progress:
-            stored = send_file(answer, file, progress=progress)
-        receipt = (
-            backend.verify_receipt(stored["receipt"]).as_json()
-            if backend.config.receipt_keys
-            else None
-        )
+        with _progress(facts.size) as progress:
+            uploaded = upload_file(
+                backend, file, key=object_id, facts=facts, progress=progress
+            )
     except KalosError as exc:
         _fail(exc.code, exc.detail)
-    _print(
-        {
-            "url": stored["url"],
-            "key": stored["key"],
-            "size": stored["size"],
-            "content_type": stored["content_type"],
-            "sha256": sha256,
-            "receipt": receipt,
-        }
-    )
+    _print(uploaded)
 
 
 @contextmanager
