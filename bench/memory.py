@@ -170,17 +170,32 @@ def public_sha256(client: httpx.Client, url: str) -> str:
     return digest.hexdigest()
 
 
-def measure(
-    stack: LocalStack, small: int, large: int
-) -> tuple[UploadMemory, UploadMemory]:
-    """Peak memory for a warm-up, a ``small`` and a ``large`` upload, in that order.
+def measure(stack: LocalStack, sizes: list[int]) -> list[UploadMemory]:
+    """Peak memory for a warm-up upload, then one upload of each size, in order.
 
     The warm-up upload makes each worker load what it loads lazily on its first
     upload, so that start-up cost is not counted as growth.
     """
     with httpx.Client(timeout=httpx.Timeout(10.0, read=300.0, write=None)) as client:
-        upload_with_sampling(stack, client, small)
-        return (
-            upload_with_sampling(stack, client, small),
-            upload_with_sampling(stack, client, large),
-        )
+        upload_with_sampling(stack, client, sizes[0])
+        return [upload_with_sampling(stack, client, size) for size in sizes]
+
+
+def direct_put_peaks(
+    stack: LocalStack, client: httpx.Client, put_url: str, sizes: list[int]
+) -> list[Peak]:
+    """Peak memory while ``put_url`` puts bodies straight into R2, after a warm-up.
+
+    The control for ``measure``: the same bytes reach the same R2 simulator with no
+    Kalos code on the way, so what grows here is not Kalos's.
+    """
+    assert stack._process is not None
+    peaks = []
+    for size in [sizes[0], *sizes]:
+        body = jpeg_bytes(size)
+        url = f"{put_url}/bench/{uuid.uuid4().hex}.jpg"
+        with MemorySampler(stack._process.pid) as sampler:
+            response = client.put(url, content=body)
+        response.raise_for_status()
+        peaks.append(sampler.peak)
+    return peaks[1:]

@@ -31,7 +31,7 @@ def main() -> None:
 
     stack = LocalStack().start()
     try:
-        results = memory.measure(stack, int(args.small * MB), int(args.large * MB))
+        results = memory.measure(stack, [int(args.small * MB), int(args.large * MB)])
     finally:
         stack.cleanup()
 
