@@ -298,3 +298,18 @@ def test_both_workers_answer_healthz(http: httpx.Client, stack: LocalStack) -> N
         response = http.get(stack.urls[worker] + "/healthz")
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "worker": worker}
+
+
+def test_a_refused_type_is_named_in_the_detail(
+    stack: LocalStack, http: httpx.Client
+) -> None:
+    response = signed_post(stack, http, grant_request(content_type="image/svg+xml"))
+    assert problem_code(response) == "type_not_allowed"
+    assert response.json()["detail"].startswith("image/svg+xml is not allowed")
+
+
+def test_a_content_type_that_is_not_text_is_a_malformed_request(
+    stack: LocalStack, http: httpx.Client
+) -> None:
+    response = signed_post(stack, http, grant_request(content_type=["image/png"]))
+    assert problem_code(response) == "request_invalid"

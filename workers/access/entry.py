@@ -164,11 +164,14 @@ def parse_grant_request(body: bytes, policy: UploadPolicy) -> dict[str, Any]:
     fields["policy"] = upload_policy(data.get("size"), policy)
     content_type = data.get("content_type")
     if content_type is not None:
-        declared = (
-            normalise_type(content_type) if isinstance(content_type, str) else None
-        )
+        if not isinstance(content_type, str):
+            raise errors.RequestInvalid("'content_type' must be a string")
+        declared = normalise_type(content_type)
         if declared not in policy.types:
-            raise errors.TypeNotAllowed(f"allowed types are {', '.join(policy.types)}")
+            raise errors.TypeNotAllowed(
+                f"{declared} is not allowed; allowed types are "
+                f"{', '.join(policy.types)}"
+            )
         fields["content_type"] = declared
     sha256 = data.get("sha256")
     if sha256 is not None:

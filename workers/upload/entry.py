@@ -129,7 +129,9 @@ class Default(WorkerEntrypoint):  # type: ignore[misc]
         declared = normalise_type(headers.get("content-type"))
         declared = declared or grant.content_type
         if declared and declared not in grant.types:
-            raise errors.TypeNotAllowed(f"allowed types are {', '.join(grant.types)}")
+            raise errors.TypeNotAllowed(
+                f"{declared} is not allowed; allowed types are {', '.join(grant.types)}"
+            )
         if grant.content_type and declared != grant.content_type:
             raise errors.TypeMismatch(f"this grant is for {grant.content_type} only")
         if not grant.overwrite and await self.env.BUCKET.head(grant.key) is not None:
