@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kalos import jwt
-from kalos.keys import KeyRing, SigningKey
+from kalos.keys import SigningKey
 
 RECEIPT_TYPE = "kalos-receipt+jwt"
 ISSUER = "kalos-upload"
@@ -48,16 +48,3 @@ async def sign_receipt(
     if sha256:
         claims["sha256"] = sha256
     return await jwt.encode(claims, key, RECEIPT_TYPE)
-
-
-async def verify_receipt(token: str, keys: KeyRing, *, now: int) -> dict[str, Any]:
-    """The claims of a valid receipt; raises ``jwt.TokenError`` otherwise."""
-    return await jwt.decode(
-        token,
-        keys,
-        typ=RECEIPT_TYPE,
-        issuer=ISSUER,
-        audience=AUDIENCE,
-        now=now,
-        leeway=jwt.MAX_LEEWAY_SECONDS,
-    )
