@@ -31,9 +31,14 @@ glue.call = call
 sys.modules["_kalos_host"] = glue
 `;
 
+// Work handed to waitUntil runs on after the response; a failure is logged, as workerd does.
+function waitUntil(promise) {
+  Promise.resolve(promise).catch((error) => console.error("waitUntil rejected:", error));
+}
+
 class ExecutionContext {
   waitUntil(promise) {
-    Promise.resolve(promise).catch((error) => console.error("waitUntil rejected:", error));
+    waitUntil(promise);
   }
 
   passThroughOnException() {}
@@ -138,9 +143,7 @@ function registerRuntimeModules(py, env, sitePackages) {
     DurableObject: class DurableObject {},
     WorkflowEntrypoint: class WorkflowEntrypoint {},
     RpcTarget: class RpcTarget {},
-    waitUntil(promise) {
-      Promise.resolve(promise).catch((error) => console.error("waitUntil rejected:", error));
-    },
+    waitUntil,
   };
   const cloudflareSockets = {
     connect() {
