@@ -313,3 +313,13 @@ def test_a_content_type_that_is_not_text_is_a_malformed_request(
 ) -> None:
     response = signed_post(stack, http, grant_request(content_type=["image/png"]))
     assert problem_code(response) == "request_invalid"
+
+
+def test_a_deeply_nested_body_is_refused_and_the_worker_keeps_serving(
+    stack: LocalStack, http: httpx.Client
+) -> None:
+    response = signed_post(stack, http, b"[" * 5000)
+
+    assert response.status_code == 400
+    assert problem_code(response) == "request_invalid"
+    assert http.get(stack.urls["access"] + "/healthz").status_code == 200

@@ -8,7 +8,6 @@ POST /v1/grants with a ``Kalos-Signature`` header and a JSON body
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +26,7 @@ from kalos.grants import (
 from kalos.http import RequestLog, guarded, json_response
 from kalos.ledger import spend_once
 from kalos.policy import UploadPolicy, normalise_type, validate_key
+from kalos.untrusted_json import loads_object
 
 GRANTS_PATH = "/v1/grants"
 # A grant request is a few hundred bytes of JSON.
@@ -138,11 +138,9 @@ async def read_small_body(request: Any) -> bytes:
 def parse_grant_request(body: bytes, policy: UploadPolicy) -> dict[str, Any]:
     """Validate the JSON body of a grant request into ``new_grant`` arguments."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise errors.RequestInvalid("the body is not JSON") from exc
-    if not isinstance(data, dict):
-        raise errors.RequestInvalid("the body must be a JSON object")
+        data = loads_object(body)
+    except ValueError as exc:
+        raise errors.RequestInvalid(f"the body must be a JSON object: {exc}") from exc
 
     user = data.get("user")
     if not isinstance(user, str) or not 0 < len(user) <= MAX_USER_LENGTH:
