@@ -6,24 +6,17 @@ import { pipeline } from "node:stream/promises";
 
 import { drainUnread, pullStream } from "./streams.mjs";
 
-/** A 500 problem+json body, the same shape as the workers' own errors. */
-function problem(detail) {
-  return JSON.stringify({
-    type: "about:blank",
-    title: "Internal error",
-    status: 500,
-    code: "internal_error",
-    detail,
-  });
-}
+const INTERNAL_ERROR = { status: 500, title: "Internal error", code: "internal_error" };
+const BAD_REQUEST = { status: 400, title: "Request is malformed", code: "request_invalid" };
 
-function sendProblem(res, detail) {
+/** A problem+json answer from the runtime itself, the same shape as the workers' own. */
+function sendProblem(res, detail, { status, title, code } = INTERNAL_ERROR) {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(500, { "content-type": "application/problem+json" });
-  res.end(problem(detail));
+  res.writeHead(status, { "content-type": "application/problem+json" });
+  res.end(JSON.stringify({ type: "about:blank", title, status, code, detail }));
 }
 
 /**
@@ -38,7 +31,13 @@ export function workerServer(name, workerReady) {
       return;
     }
 
-    const request = toRequest(req);
+    let request;
+    try {
+      request = toRequest(req);
+    } catch (error) {
+      sendProblem(res, error.message, BAD_REQUEST);
+      return;
+    }
     let response;
     try {
       response = await worker.fetch(request);
@@ -59,7 +58,14 @@ export function workerServer(name, workerReady) {
   });
 }
 
+// A Host header names a host and an optional port, nothing more: one that could move
+// the path the worker sees, or that is no host at all, is refused, as the edge would.
+const HOST = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
+
 function toRequest(req) {
+  const host = req.headers.host ?? "localhost";
+  if (!HOST.test(host)) throw new TypeError("the Host header is not a host");
+
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
@@ -71,7 +77,7 @@ function toRequest(req) {
   const hasBody = declared !== undefined || req.headers["transfer-encoding"] !== undefined;
   const body = hasBody ? pullStream(req, declared === undefined ? undefined : Number(declared)) : null;
 
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+  return new Request(new URL(req.url, `http://${host}`), {
     method: req.method,
     headers,
     body,
@@ -116,6 +122,12 @@ export function publicBucketServer(bucket) {
       return;
     }
 
+    // R2 keys are at most 1024 bytes; a longer one names nothing.
+    if (Buffer.byteLength(key) > 1024) {
+      res.writeHead(404, { "content-type": "text/plain", "access-control-allow-origin": "*" });
+      res.end("not found\n");
+      return;
+    }
     try {
       const object = req.method === "HEAD" ? await bucket.head(key) : await bucket.get(key);
       if (!object) {

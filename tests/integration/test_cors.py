@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from helpers import CORPUS, Forge, problem_code
 
 ALLOWED = "http://127.0.0.1:8790"
@@ -81,3 +82,13 @@ def test_an_error_response_carries_cors_headers_so_the_page_can_read_the_code(
     assert response.status_code == 415
     assert response.headers["access-control-allow-origin"] == ALLOWED
     assert problem_code(response) == "type_unrecognized"
+
+
+@pytest.mark.parametrize("origin", [ALLOWED + "/", ALLOWED + "//", ALLOWED.upper()])
+def test_only_the_exact_allowed_origin_gets_cors_headers(
+    http: httpx.Client, forge: Forge, origin: str
+) -> None:
+    response = preflight(http, forge, "a.jpg", origin)
+    assert response.status_code == 403
+    assert problem_code(response) == "origin_not_allowed"
+    assert "access-control-allow-origin" not in response.headers

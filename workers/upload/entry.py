@@ -183,7 +183,7 @@ def cors_headers(origin: str | None, settings: UploadSettings) -> dict[str, str]
         return {}
     if "*" in settings.allowed_origins:
         allowed = "*"
-    elif origin.rstrip("/") in settings.allowed_origins:
+    elif origin in settings.allowed_origins:
         allowed = origin
     else:
         raise errors.OriginNotAllowed(f"uploads from {origin} are not allowed")
